@@ -1,0 +1,1 @@
+"""Benchmark scripts: each prints figures (ratios against a baseline measured in the same run where one exists); none asserts."""
