@@ -27,6 +27,7 @@ from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.keyword import KeywordRetriever
 from assistant.store.catalog import Catalog
 from assistant.store.vectors import VectorStore
+from assistant.tables import TableAnswerer, TableStore
 from assistant.types import Answer, Filters, Hit, IngestReport, Turn
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -45,11 +46,23 @@ class Assistant:
         self.indexer = Indexer(
             self.catalog, self.vectors, self.embedder, settings.chunk_chars, settings.chunk_overlap_sentences
         )
+        self.tables = TableStore(settings.tables_path)
+        self.indexer.on_change.append(self.tables.on_change)
+        self._sync_tables()
+        self.table_answerer = TableAnswerer(self.tables)
         self.conversations = ConversationStore(settings.conversations_path)
-        self.answerer = ExtractiveAnswerer(settings, self.catalog)
+        self.answerer = ExtractiveAnswerer(settings, self.catalog, self.indexer)
+
+    def _sync_tables(self) -> None:
+        """Typed tables mirror the catalog's table documents (e.g. after the table
+        database was deleted, or a catalog built before it existed)."""
+        known = {d["doc_id"] for d in self.catalog.list_documents() if d["kind"] == "table"}
+        if known != {s.doc_id for s in self.tables.schemas()}:
+            self.tables.sync(self.catalog.get_document(doc_id) for doc_id in sorted(known))
 
     def close(self) -> None:
         self.catalog.close()
+        self.tables.close()
         self.conversations.close()
 
     # --- ingest ------------------------------------------------------------------

@@ -161,21 +161,32 @@ def test_vectors_orphaned_by_a_crash_are_cleaned_on_next_run(assistant, corpus_d
 def test_exact_code_is_found_by_hybrid_but_not_by_dense(assistant, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
-    # FICTIONAL test documents: similar cell datasheets that differ only by part code.
-    codes = ["NX-4471", "QP-9020", "ZR-1138", "KT-5562", "HV-3307", "LM-8815"]
-    for i, code in enumerate(codes):
-        (folder / f"cell-{i}.md").write_text(
-            f"# Cell module datasheet {i}\n\nFICTIONAL TEST DOCUMENT. The prismatic cell module "
-            f"{code} delivers high energy density for electric vehicle battery packs and is "
-            f"assembled in a European plant.\n"
+    # FICTIONAL test documents: five catalogue notes about part numbers in general, and
+    # one shipping log that is the only text naming the code KT-5562.
+    topics = [
+        "module part numbers and cell module datasheets for battery packs",
+        "cell module part number catalogue for electric vehicle packs",
+        "battery module identification codes and part numbering rules",
+        "how part numbers are assigned to prismatic cell modules",
+        "supplier part number cross-reference for modules",
+    ]
+    for i, topic in enumerate(topics):
+        (folder / f"catalogue-{i}.md").write_text(
+            f"# Catalogue note {i}\n\nFICTIONAL TEST DOCUMENT. This note covers {topic}. Each module carries "
+            "a part number printed on its label, and the catalogue lists modules by part number.\n"
         )
+    (folder / "shipping.md").write_text(
+        "# Shipping log\n\nFICTIONAL TEST DOCUMENT. The March shipment to the Dieppe plant left Le Havre on "
+        "schedule; the crates included KT-5562 among other items and customs cleared them within two days.\n"
+    )
     assistant.ingest([folder])
-    target = "cell-3.md"
-    dense = [h.chunk.source for h in assistant.search("KT-5562", k=1, mode="dense")]
-    hybrid = [h.chunk.source for h in assistant.search("KT-5562", k=1, mode="hybrid")]
-    keyword = [h.chunk.source for h in assistant.search("KT-5562", k=1, mode="keyword")]
-    assert hybrid[0].endswith(target) and keyword[0].endswith(target)
-    assert not dense[0].endswith(target)
+
+    def found(mode: str) -> bool:
+        hits = assistant.search("part number KT-5562", k=5, mode=mode)
+        return any(h.chunk.source.endswith("shipping.md") for h in hits)
+
+    assert not found("dense")  # the embedding hears "part number", not the code
+    assert found("keyword") and found("hybrid")
 
 
 def test_filters_restrict_every_retriever(assistant, corpus_dir):

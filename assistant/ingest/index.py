@@ -39,12 +39,13 @@ def fingerprint(path: Path) -> str:
 class Indexer:
     def __init__(
         self, catalog: Catalog, vectors: VectorStore, embedder: Embedder,
-        chunk_chars: int, overlap: int, on_change: list[Callable[[str, Document | None], None]] | None = None,
+        chunk_chars: int, overlap: int, on_change: list[Callable[[str, Document | None], list[str] | None]] | None = None,
     ):
         self.catalog, self.vectors, self.embedder = catalog, vectors, embedder
         self.chunk_chars, self.overlap = chunk_chars, overlap
         # Listeners told of each stored (doc) or removed (None) document, e.g. the
-        # SQLite table store that answers aggregate questions over supply tables.
+        # SQLite table store that answers aggregate questions over supply tables; the
+        # warnings they return (rows they could not type) join the file's report.
         self.on_change = on_change or []
 
     def recover(self) -> int:
@@ -114,12 +115,14 @@ class Indexer:
         stale = {d.doc_id: self.catalog.chunk_ids(d.doc_id) - {c.chunk_id for c in cs} for d, cs, _, _ in pending}
         self.catalog.record_vector_intents([c.chunk_id for c in new] + [i for s in stale.values() for i in s])
         self.vectors.add(new, vectors)
-        for doc, chunks, _, _ in pending:
+        for doc, chunks, _, file_report in pending:
             self.catalog.replace_document(doc, chunks)
             if stale[doc.doc_id]:
                 self.vectors.delete(sorted(stale[doc.doc_id]))
             for listener in self.on_change:
-                listener(doc.doc_id, doc)
+                for warning in listener(doc.doc_id, doc) or []:
+                    if not any(warning.endswith(w) for w in file_report.warnings):
+                        file_report.warnings.append(warning)
         self.catalog.clear_vector_intents()
         return len(new)
 
