@@ -1,0 +1,2 @@
+"""One router per resource: health, chat, conversations, search, documents,
+completions and models (OpenAI-compatible), and the chat page."""
