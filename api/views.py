@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from api import compat
 from api.errors import BadRequest
 from assistant.pipeline import Assistant
 
 
 def document_detail(assistant: Assistant, doc_id: str, with_text: bool) -> dict[str, Any]:
     doc = assistant.get_document(doc_id)  # DocumentNotFound -> 404
-    record = compat.document_record(assistant, doc_id)
-    chunks = compat.document_chunks(assistant, doc_id)
+    record = assistant.document_record(doc_id)
+    chunks = assistant.document_chunks(doc_id)
     return {
         **record,
         "characters": len(doc.text), "pages": len(doc.pages), "rows": len(doc.rows),

@@ -17,18 +17,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.merge import merge
 from assistant.config import Settings
 from assistant.conversation import ConversationStore, rewrite_followup
 from assistant.embed import Embedder, MiniLMEmbedder
-from assistant.errors import DocumentNotFound, QuestionError
+from assistant.errors import DocumentNotFound, QuestionError, StoreUnavailable
 from assistant.ingest.index import Indexer
+from assistant.ingest.load import SUPPORTED
 from assistant.retrieve.dense import DenseRetriever
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.keyword import KeywordRetriever
 from assistant.store.catalog import Catalog
 from assistant.store.vectors import VectorStore
 from assistant.tables import TableAnswerer, TableStore
-from assistant.types import Answer, Filters, Hit, IngestReport, Turn
+from assistant.types import Answer, Chunk, Filters, Hit, IngestReport, Turn
 
 Mode = Literal["hybrid", "dense", "keyword"]
 
@@ -80,8 +82,21 @@ class Assistant:
         self.indexer.remove(found["doc_id"])
         return found["doc_id"]
 
+    supported_extensions = frozenset(SUPPORTED)
+
     def list_documents(self) -> list[dict[str, Any]]:
         return self.catalog.list_documents()
+
+    def document_record(self, doc_id: str) -> dict[str, Any]:
+        """The list_documents() entry of one document."""
+        for record in self.catalog.list_documents():
+            if record["doc_id"] == doc_id:
+                return record
+        raise DocumentNotFound(f"no document with id {doc_id!r}")
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        self.get_document(doc_id)
+        return self.catalog.document_chunks(doc_id)
 
     def get_document(self, doc_id: str):
         doc = self.catalog.get_document(doc_id)
@@ -96,31 +111,57 @@ class Assistant:
         return retriever.retrieve(query, k or self.settings.top_k, filters)
 
     # --- answer ------------------------------------------------------------------
-    def ask(self, question: str, conversation_id: str | None = None, filters: Filters | None = None) -> Answer:
+    def ask(
+        self, question: str, conversation_id: str | None = None, filters: Filters | None = None,
+        history: list[Turn] | None = None,
+    ) -> Answer:
+        """Answer one question. With `history` (a stateless client such as the
+        OpenAI-compatible endpoint sends the whole exchange) nothing is stored;
+        otherwise the turn joins conversation `conversation_id` (new when None)."""
         t0 = time.perf_counter()
         question = _clean_question(question, self.settings.max_question_chars)
-        conversation_id = self.conversations.ensure(conversation_id)
-        history = self.conversations.turns(conversation_id)[-self.settings.history_turns :]
+        if history is None:
+            conversation_id = self.conversations.ensure(conversation_id)
+            history = self.conversations.turns(conversation_id)
+        history = history[-self.settings.history_turns :]
         standalone = rewrite_followup(question, history)
         t1 = time.perf_counter()
         hits = self.hybrid.retrieve(standalone, self.settings.candidates, filters)
         t2 = time.perf_counter()
         answer = self.answerer.answer(question, standalone, hits)
+        if filters is None or filters.is_empty() or filters.kind == "table":
+            answer = merge(answer, self.table_answerer.answer(standalone))
         t3 = time.perf_counter()
         answer.conversation_id = conversation_id
-        self.conversations.append(
-            conversation_id,
-            Turn(
-                question=question, standalone_question=standalone, answer=answer.answer,
-                short_answer=answer.short_answer, citations=[c.to_dict() for c in answer.citations],
-            ),
-        )
+        if conversation_id is not None:
+            self.conversations.append(
+                conversation_id,
+                Turn(
+                    question=question, standalone_question=standalone, answer=answer.answer,
+                    short_answer=answer.short_answer, citations=[c.to_dict() for c in answer.citations],
+                ),
+            )
         t4 = time.perf_counter()
         answer.timings_ms = {
             "rewrite": _ms(t0, t1), "retrieve": _ms(t1, t2), "answer": _ms(t2, t3),
             "store": _ms(t3, t4), "total": _ms(t0, t4),
         }
         return answer
+
+    def get_conversation(self, conversation_id: str) -> dict[str, Any]:
+        return self.conversations.get(conversation_id)
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        self.conversations.delete(conversation_id)
+
+    # --- health --------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        """Model loaded and answering, stores reachable; raises StoreUnavailable."""
+        if not self.vectors.ping():
+            raise StoreUnavailable(f"the vector store at {self.vectors.where} does not answer")
+        documents, chunks = self.catalog.counts()
+        self.embedder.embed_query("ready?")
+        return {"model": self.embedder.name, "documents": documents, "chunks": chunks}
 
 
 def _clean_question(text: str, limit: int) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from api import compat
 from api.auth import Reader
 from api.deps import AssistantDep, SettingsDep
 from api.errors import error_responses
@@ -40,7 +39,7 @@ def chat_completions(
     body: ChatCompletionRequest, request: Request, assistant: AssistantDep, settings: SettingsDep, _: Reader,
 ):
     question, history = split_messages(body.messages, settings.max_history_messages)
-    answer = compat.ask_with_history(assistant, question, history, to_filters(body.filters)).to_dict()
+    answer = assistant.ask(question, filters=to_filters(body.filters), history=history).to_dict()
     request.state.timings = answer["timings_ms"]  # for the access log line
     if body.stream:
         return StreamingResponse(completion_chunks(answer, MODEL_ID), media_type="text/event-stream",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import compat
 from api.auth import Reader
 from api.deps import AssistantDep
 from api.errors import error_responses
@@ -16,7 +15,7 @@ router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 @router.get("/{conversation_id}", response_model=Conversation, summary="A conversation's turns, oldest first",
             responses=error_responses(401, 404, 429, 503))
 def get_conversation(conversation_id: str, assistant: AssistantDep, _: Reader) -> dict:
-    conversation = compat.get_conversation(assistant, conversation_id)
+    conversation = assistant.get_conversation(conversation_id)
     return {"conversation_id": conversation["id"], "created_at": conversation.get("created_at"),
             "turns": conversation["turns"]}
 
@@ -24,5 +23,5 @@ def get_conversation(conversation_id: str, assistant: AssistantDep, _: Reader) -
 @router.delete("/{conversation_id}", response_model=Deleted, summary="Forget a conversation",
                responses=error_responses(401, 404, 429, 503))
 def delete_conversation(conversation_id: str, assistant: AssistantDep, _: Reader) -> Deleted:
-    compat.delete_conversation(assistant, conversation_id)
+    assistant.delete_conversation(conversation_id)
     return Deleted(id=conversation_id)

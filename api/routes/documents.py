@@ -12,7 +12,6 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api import compat
 from api.auth import Admin, Reader
 from api.deps import AssistantDep, SettingsDep, WriteLock
 from api.errors import BadRequest, UnsupportedMediaType, error_responses
@@ -52,7 +51,7 @@ async def upload(
         def store():
             with lock:
                 return save_and_ingest(assistant, settings.uploads_dir, file.filename, file.file,
-                                       settings.max_upload_bytes, replace, compat.supported_extensions())
+                                       settings.max_upload_bytes, replace, assistant.supported_extensions)
 
         name, report = await run_in_threadpool(store)
     finally:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import compat
 from api.deps import AssistantDep
 from api.errors import error_responses
 from api.schemas import Health, Ready
@@ -24,4 +23,4 @@ async def healthz() -> Health:
 @router.get("/readyz", response_model=Ready, responses=error_responses(503),
             summary="The model is loaded and the stores are reachable")
 def readyz(assistant: AssistantDep) -> Ready:
-    return Ready(**compat.readiness(assistant))
+    return Ready(**assistant.health())
