@@ -44,7 +44,10 @@ class Assistant:
         self.vectors = VectorStore(settings.chroma_url, settings.chroma_dir, settings.collection)
         self.dense = DenseRetriever(self.embedder, self.vectors, self.catalog)
         self.keyword = KeywordRetriever(self.catalog)
-        self.hybrid = HybridRetriever(self.dense, self.keyword, settings.candidates, settings.rrf_k)
+        self.hybrid = HybridRetriever(
+            self.dense, self.keyword, settings.candidates, settings.rrf_k,
+            settings.keyword_weight, settings.keyword_weight_exact,
+        )
         self.indexer = Indexer(
             self.catalog, self.vectors, self.embedder, settings.chunk_chars, settings.chunk_overlap_sentences
         )

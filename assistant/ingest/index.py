@@ -25,14 +25,20 @@ from assistant.store.vectors import VectorStore
 from assistant.types import Chunk, Document, FileReport, IngestReport
 
 FLUSH_CHUNKS = 256  # embed when this many new chunks are waiting: full model batches
+# Bump when loading or chunking changes what a file turns into, so that an index built
+# by an older version re-ingests instead of keeping stale chunks.
+INDEX_FORMAT = "1"
 
 
-def fingerprint(path: Path) -> str:
-    """sha256 of the file's bytes plus its `.meta.json` sidecar, if any."""
+def fingerprint(path: Path, salt: str = "") -> str:
+    """sha256 of the file's bytes plus its `.meta.json` sidecar, if any, plus `salt`
+    (the index format and chunking settings the file was indexed with)."""
     h = hashlib.sha256(path.read_bytes())
     sidecar = path.with_name(path.name + ".meta.json")
     if sidecar.is_file():
         h.update(b"\x00sidecar\x00" + sidecar.read_bytes())
+    if salt:
+        h.update(b"\x00index\x00" + salt.encode())
     return h.hexdigest()
 
 
@@ -43,6 +49,7 @@ class Indexer:
     ):
         self.catalog, self.vectors, self.embedder = catalog, vectors, embedder
         self.chunk_chars, self.overlap = chunk_chars, overlap
+        self.salt = f"{INDEX_FORMAT}:{chunk_chars}:{overlap}"
         # Listeners told of each stored (doc) or removed (None) document, e.g. the
         # SQLite table store that answers aggregate questions over supply tables; the
         # warnings they return (rows they could not type) join the file's report.
@@ -68,7 +75,7 @@ class Indexer:
         for path in _progress(files, progress):
             source = str(path.resolve())
             try:
-                digest = fingerprint(path)
+                digest = fingerprint(path, self.salt)
             except OSError as exc:
                 report.files.append(FileReport(path=str(path), status="failed", error=f"cannot read: {exc.strerror}"))
                 continue

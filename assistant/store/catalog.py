@@ -77,15 +77,17 @@ STOPWORDS = frozenset(
     was we were what when where which who whom whose why will with would you your about
     any many much more most also s tell me please give show list""".split()
 )
-_WORD = re.compile(r"[\w][\w\-.%/&']*", re.UNICODE)
+# A word, or a code held together by inner hyphens, dots or slashes ("KT-5562", "3.5",
+# "C-Crossover"); FTS5 reads a quoted code as a phrase of its parts. Apostrophes split
+# ("Apple's" -> "apple"), as the index's tokenizer splits them.
+_WORD = re.compile(r"\w+(?:[\-./]\w+)*", re.UNICODE)
 
 
 def keyword_terms(query: str) -> list[str]:
     """Content words of a query, lower-cased, in order, without duplicates."""
     seen: list[str] = []
-    for raw in _WORD.findall(query.lower()):
-        word = raw.strip(".'-/&")
-        if word and word not in STOPWORDS and word not in seen:
+    for word in _WORD.findall(query.lower()):
+        if len(word) > 1 and word not in STOPWORDS and word not in seen:
             seen.append(word)
     return seen
 

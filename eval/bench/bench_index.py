@@ -124,7 +124,7 @@ def bench_search(settings: Settings, base: list[Chunk], sizes: list[int]) -> Non
             times = []
             for rep in range(3):
                 for q in QUESTIONS:
-                    query = f"{q} ({rep})" if rep else q  # distinct text: no embedding-cache hits
+                    query = f"{q} ({mode} {rep} {size})"  # distinct text: no embedding-cache hits
                     t0 = time.perf_counter()
                     a.search(query, k=5, mode=mode)
                     times.append((time.perf_counter() - t0) * 1000)
