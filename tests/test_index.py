@@ -217,3 +217,33 @@ def test_network_is_closed_in_tests():
 
     with pytest.raises(OSError, match="network is closed"):
         socket.create_connection(("192.0.2.1", 80), timeout=1)
+
+
+@pytest.mark.parametrize(
+    "terms, counts, total, kept",
+    [
+        # a large index: the two very common words go, the rare ones stay
+        (["apple", "net", "sales", "iphone"], {"apple": 50, "net": 40_000, "sales": 30_000, "iphone": 9}, 100_000, ["apple", "iphone"]),
+        # every word common: the two rarest stay, so the query never empties
+        (["net", "sales", "total"], {"net": 40_000, "sales": 30_000, "total": 25_000}, 100_000, ["sales", "total"]),
+        # a small index keeps every word: scoring it whole is cheap
+        (["net", "sales", "total"], {"net": 400, "sales": 300, "total": 250}, 500, ["net", "sales", "total"]),
+    ],
+)
+def test_keyword_queries_drop_only_very_common_terms(terms, counts, total, kept):
+    from assistant.store.terms import selective_terms
+
+    assert selective_terms(terms, counts, total) == kept
+
+
+@pytest.mark.parametrize(
+    "query, terms",
+    [
+        ("How has Apple's total net sales changed?", ["apple", "total", "net", "sales", "changed"]),  # possessive split
+        ("part number KT-5562", ["part", "number", "kt-5562"]),  # a code stays whole
+    ],
+)
+def test_keyword_terms(query, terms):
+    from assistant.store.terms import keyword_terms
+
+    assert keyword_terms(query) == terms

@@ -11,6 +11,7 @@ holds a code or model number, where exact match is what the user wants.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from assistant.retrieve.dense import DenseRetriever
 from assistant.retrieve.keyword import KeywordRetriever
@@ -42,11 +43,15 @@ class HybridRetriever:
         self.candidates, self.rrf_k = candidates, rrf_k
         self.keyword_weight, self.keyword_weight_exact = keyword_weight, keyword_weight_exact
         self.catalog = dense.catalog
+        # The keyword side runs beside the dense side (query embedding + Chroma): both
+        # release the GIL in C, so on 2 cores a query costs the slower side, not the sum.
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keyword-search")
 
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
         n = max(k, self.candidates)
+        pending = self._pool.submit(self.keyword.scored_ids, query, n, filters)
         dense = self.dense.scored_ids(query, n, filters)
-        keyword = self.keyword.scored_ids(query, n, filters)
+        keyword = pending.result()
         weight = self.keyword_weight_exact if has_code(query) else self.keyword_weight
         fused = reciprocal_rank_fusion([([i for i, _ in dense], 1.0), ([i for i, _ in keyword], weight)], self.rrf_k)
         top = sorted(fused, key=lambda i: -fused[i])

@@ -22,6 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+import Stemmer
+
+from assistant.store.terms import MIN_TERMS, keyword_terms, selective_terms
 from assistant.types import Chunk, Document, Filters, TableRow
 
 _SCHEMA = """
@@ -66,31 +69,10 @@ END;
 CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, title) VALUES ('delete', old.rowid, old.text, old.title);
 END;
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 CREATE TABLE IF NOT EXISTS vector_intents (chunk_id TEXT PRIMARY KEY);
 """
-
-# Words that carry no evidence: keeping them out of the keyword query keeps BM25
-# from rewarding chunks for "the" and keeps FTS5 from scanning half the index.
-STOPWORDS = frozenset(
-    """a an and are as at be been by can could did do does for from had has have how i in
-    into is it its of on or our so than that the their them then there these they this to
-    was we were what when where which who whom whose why will with would you your about
-    any many much more most also s tell me please give show list""".split()
-)
-# A word, or a code held together by inner hyphens, dots or slashes ("KT-5562", "3.5",
-# "C-Crossover"); FTS5 reads a quoted code as a phrase of its parts. Apostrophes split
-# ("Apple's" -> "apple"), as the index's tokenizer splits them.
-_WORD = re.compile(r"\w+(?:[\-./]\w+)*", re.UNICODE)
-
-
-def keyword_terms(query: str) -> list[str]:
-    """Content words of a query, lower-cased, in order, without duplicates."""
-    seen: list[str] = []
-    for word in _WORD.findall(query.lower()):
-        if len(word) > 1 and word not in STOPWORDS and word not in seen:
-            seen.append(word)
-    return seen
-
+_STEMMER = Stemmer.Stemmer("porter")  # the algorithm of FTS5's `porter` tokenizer
 
 class Catalog:
     def __init__(self, path: Path):
@@ -99,6 +81,9 @@ class Catalog:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
+        self._changes = 0  # bumped by our own writes: invalidates the term-frequency cache
+        self._df: dict[str, int] = {}
+        self._df_generation: tuple[int, int] | None = None
         with self._lock:
             self._db.executescript(_SCHEMA)
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -121,6 +106,7 @@ class Catalog:
 
     def replace_document(self, doc: Document, chunks: list[Chunk]) -> None:
         """Atomically store `doc` with exactly `chunks` (old chunks of the doc go)."""
+        self._changes += 1
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         meta = doc.metadata
         with self._lock, self._transaction():
@@ -147,6 +133,7 @@ class Catalog:
             )
 
     def remove_document(self, doc_id: str) -> bool:
+        self._changes += 1
         with self._lock, self._transaction():
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             cur = self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
@@ -209,21 +196,54 @@ class Catalog:
 
     def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """BM25 over chunk text and title: [(chunk_id, score)], best first, score > 0."""
-        terms = keyword_terms(query)
+        terms = self._selective(keyword_terms(query))
         if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
         where, params = _filter_sql(filters)
-        sql = (
-            "SELECT c.chunk_id, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts"
-            " JOIN chunks c ON c.rowid = chunks_fts.rowid"
-            + (" JOIN documents d ON d.doc_id = c.doc_id" if where else "")
-            + " WHERE chunks_fts MATCH ?" + (" AND " + where if where else "")
-            + " ORDER BY bm25(chunks_fts, 1.0, 0.5) LIMIT ?"
-        )
+        if where:
+            sql = (
+                "SELECT c.chunk_id, -bm25(chunks_fts, 1.0, 0.5) FROM chunks_fts"
+                " JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id"
+                " WHERE chunks_fts MATCH ? AND " + where + " ORDER BY bm25(chunks_fts, 1.0, 0.5) LIMIT ?"
+            )
+        else:  # rank inside FTS5 first, then fetch only the k winners' ids
+            sql = (
+                "SELECT c.chunk_id, -r.score FROM (SELECT rowid, bm25(chunks_fts, 1.0, 0.5) AS score"
+                " FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) r"
+                " JOIN chunks c ON c.rowid = r.rowid ORDER BY r.score"
+            )
         with self._lock:
             rows = self._db.execute(sql, [match, *params, k]).fetchall()
         return [(r[0], float(r[1])) for r in rows]
+
+    def _selective(self, terms: list[str]) -> list[str]:
+        """The query's terms less the very common ones (see terms.selective_terms),
+        with document frequencies cached until the catalog changes."""
+        if len(terms) <= MIN_TERMS:
+            return terms
+        with self._lock:
+            # data_version moves when another connection commits; _changes when we do
+            generation = self._db.execute("PRAGMA data_version").fetchone()[0], self._changes
+            if generation != self._df_generation:
+                self._df.clear()
+                self._df_generation = generation
+            total = self._df.get("\x00total")
+            if total is None:
+                total = self._df["\x00total"] = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            counts = {}
+            for term in terms:
+                if term not in self._df:
+                    self._df[term] = self._document_frequency(term)
+                counts[term] = self._df[term]
+        return selective_terms(terms, counts, total)
+
+    def _document_frequency(self, term: str) -> int:
+        """Chunks holding the term, read from FTS5's vocabulary (terms are stored stemmed)."""
+        stems = {_STEMMER.stemWord(part) for part in re.findall(r"\w+", term)}
+        rows = [self._db.execute("SELECT doc FROM chunks_vocab WHERE term = ?", (s,)).fetchone() for s in stems]
+        found = [r[0] for r in rows if r]
+        return min(found) if len(found) == len(stems) else 0
 
     # --- vector intent log -----------------------------------------------------
     def record_vector_intents(self, chunk_ids: Iterable[str]) -> None:

@@ -90,8 +90,9 @@ def bench_ingest(settings: Settings, texts: list[str]) -> list[Chunk]:
 def add_filler(a: Assistant, base: list[Chunk], base_vectors: np.ndarray, n: int, rng: random.Random, noise: np.random.Generator) -> None:
     """Write n filler chunks (documents of 500 chunks) through the catalog and Chroma."""
     per_doc = 500
+    first = a.catalog.counts()[0]  # ids continue past filler documents already written
     for d in range(0, n, per_doc):
-        doc_id = f"filler{d // per_doc:06d}"
+        doc_id = f"filler{first + d // per_doc:06d}"
         texts, vecs = [], []
         for _ in range(min(per_doc, n - d)):
             i, j = rng.randrange(len(base)), rng.randrange(len(base))
