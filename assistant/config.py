@@ -62,11 +62,6 @@ class Settings(BaseSettings):
     # --- conversation ------------------------------------------------------------
     history_turns: int = 6  # turns kept for follow-up rewriting
 
-    # --- optional generative backend (OpenAI-compatible); empty = embedded only ---
-    llm_base_url: str = ""
-    llm_model: str = ""
-    llm_api_key: str = ""
-
     # --- API ---------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 8000

@@ -40,7 +40,13 @@ from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.pipeline import Assistant
 from eval import metrics, report
-from eval.questions import TYPES, Question, QuestionFileError, conversations, load_questions
+from eval.questions import (
+    TYPES,
+    Question,
+    QuestionFileError,
+    conversations,
+    load_questions,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUESTIONS = ROOT / "eval" / "questions" / "dev.jsonl"
@@ -245,7 +251,7 @@ def _ask_all(assistant: Assistant, questions: list[Question], rows: dict[str, di
             result = answer.to_dict()
             scores = metrics.score_answer(q.type, q.answer, q.answer_aliases, q.sources, result)
             scores["quotes_not_verbatim"] = sum(
-                not metrics.quote_is_verbatim(c, _document_text(assistant, c["doc_id"], texts))
+                not metrics.quote_is_verbatim(c, document_text(assistant, c["doc_id"], texts))
                 for c in result["citations"]
             )
             row.update(answer=result, latency_ms=round(ms, 1), scores=scores)
@@ -274,7 +280,8 @@ def _sweep(assistant: Assistant, settings: Settings, questions: list[Question], 
     return table
 
 
-def _document_text(assistant: Assistant, doc_id: str, cache: dict[str, str | None]) -> str | None:
+def document_text(assistant: Assistant, doc_id: str, cache: dict[str, str | None]) -> str | None:
+    """A document's extracted text (None if gone), cached per run: quotes are checked against it."""
     if doc_id not in cache:
         try:
             cache[doc_id] = assistant.get_document(doc_id).text

@@ -43,6 +43,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.pipeline import Assistant
 from eval import metrics, report
+from eval.run import document_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = ROOT.parent / "shared" / "benchmarks" / "sec-10-q"
@@ -278,7 +279,7 @@ def _evaluate(assistant: Assistant, questions: list[BenchQuestion], rows: list[d
                 row["answer"] = result
                 row["scores"] = score_answer(result, q)
                 row["scores"]["quotes_not_verbatim"] = sum(
-                    not metrics.quote_is_verbatim(c, _text(assistant, c["doc_id"], texts)) for c in result["citations"]
+                    not metrics.quote_is_verbatim(c, document_text(assistant, c["doc_id"], texts)) for c in result["citations"]
                 )
             found = assistant.search(q.question, k=K, mode=SEARCH_MODE[mode])
             hits = [(metrics.doc_name(h.chunk.source), h.chunk.text) for h in found]
@@ -289,15 +290,6 @@ def _evaluate(assistant: Assistant, questions: list[BenchQuestion], rows: list[d
                     f" figures in citations {done['figures_in_citations']}")
         log(f"{mode}: done, {len(questions)} questions")
     return latencies
-
-
-def _text(assistant: Assistant, doc_id: str, cache: dict[str, str | None]) -> str | None:
-    if doc_id not in cache:
-        try:
-            cache[doc_id] = assistant.get_document(doc_id).text
-        except AssistantError:
-            cache[doc_id] = None
-    return cache[doc_id]
 
 
 def _mode_summary(rows: list[dict[str, Any]], mode: str) -> dict[str, Any]:
