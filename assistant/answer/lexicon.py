@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.store.catalog import STOPWORDS
+from assistant.store.terms import STOPWORDS
 
 # A token: letters/digits with inner hyphens, dots, commas, slashes or apostrophes
 # ("C-Crossover", "1,200", "12.5", "VC-LFP-280A", "Group's"), or a currency sign.

@@ -13,7 +13,7 @@ import re
 
 from assistant.answer.lexicon import Token, synonyms
 from assistant.answer.spans import Span
-from assistant.store.catalog import STOPWORDS
+from assistant.store.terms import STOPWORDS
 
 _GAP = re.compile(r"(?:[’']s)?\s+")
 _PAREN_GAP = re.compile(r"[\s()]*")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer.lexicon import Token
-from assistant.store.catalog import STOPWORDS
+from assistant.store.terms import STOPWORDS
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
