@@ -5,7 +5,9 @@ document chunks, each with its exact offsets in the document text, its `support`
 IDF-weighted share of the question's content words it covers, see `coverage`) and, for
 typed questions, the best span of the expected type in it, placed by its closeness to
 the question's words within the sentence's clauses. A sentence that lacks one of the question's anchors (a name
-missing from its chunk and title, a number missing from the sentence) supports nothing.
+missing from its chunk, title and the document's opening, a number missing from the
+sentence) supports nothing. A table flattened into lines by PDF extraction is split
+into its rows (`table_lines`), so a row can be quoted on its own.
 Table rows are scored the same way by `rows.py`. Sentences are split once per chunk and
 cached by chunk id (a content hash, so the cache is never stale).
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -31,6 +34,16 @@ PREDICATE_SHARE = 0.5  # weight of the non-name words' coverage in the support
 # What is asked about a name must be said in the sentence itself; its neighbours only
 # hint at it (the name, by contrast, is often a sentence or a title away).
 PREDICATE_CONTEXT_CREDIT = 0.25
+# A name the document opens with (its cover page, its title and lead) is what the whole
+# document is about: a filing says "the Company" or "we" where the question says "Apple".
+# Such a name earns less than one found in the passage itself.
+LEAD_CHARS = 1000
+LEAD_CREDIT = 0.35
+# Long questions qualify their topic at length ("... in the most recent quarter compared
+# to the previous ones"); a sentence answers them by covering the core of what is asked.
+# The predicate share is measured against the weight of this many average predicate
+# words at most, so that every added qualifier does not lower the support.
+PREDICATE_CORE = 3
 ANCHOR_PROXIMITY = 0.3  # names locate the sentence; predicate words locate the value in it
 _HEADING = re.compile(r"#+\s+")
 _OLD_VALUE = {("up", "from"), ("instead", "of"), ("down", "from")}
@@ -81,10 +94,33 @@ class SentenceCache:
     """chunk id -> its sentences, tokenized, and its words; a bounded LRU shared by the
     threads answering questions."""
 
-    def __init__(self, size: int = 4096):
+    def __init__(self, size: int = 4096, lead: Callable[[str], str] | None = None):
         self.size = size
         self._items: OrderedDict[str, tuple[list[Sentence], Vocab]] = OrderedDict()
+        self._leads: OrderedDict[str, Vocab] = OrderedDict()
+        self._lead_text = lead
         self._lock = threading.Lock()
+
+    def lead(self, hit: Hit) -> Vocab | None:
+        """The words of the document's opening LEAD_CHARS (None without a lead reader)."""
+        if self._lead_text is None:
+            return None
+        doc_id = hit.chunk.doc_id
+        with self._lock:
+            found = self._leads.get(doc_id)
+        if found is None:
+            text = self._lead_text(doc_id)[:LEAD_CHARS]
+            words = {t.norm for t in tokenize(text)} | {t.norm for t in tokenize(re.sub(r"[.\-_/]", " ", text))}
+            found = Vocab(words)  # "AMAZON.COM, INC." names Amazon
+            with self._lock:
+                self._leads[doc_id] = found
+                if len(self._leads) > 256:
+                    self._leads.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._leads.clear()
 
     def get(self, hit: Hit) -> tuple[list[Sentence], Vocab]:
         c = hit.chunk
@@ -94,19 +130,60 @@ class SentenceCache:
                 self._items.move_to_end(c.chunk_id)
                 return found
         sentences = []
-        for s, e in sentence_spans(c.text):
-            head = _HEADING.match(c.text, s)
-            if head:
-                s = head.end()
-            if e > s:
-                text = c.text[s:e]
-                sentences.append(Sentence(c.start + s, c.start + e, text, tokenize(text)))
+        for s0, e0 in sentence_spans(c.text):
+            for s, e in table_lines(c.text, s0, e0):
+                head = _HEADING.match(c.text, s)
+                if head:
+                    s = head.end()
+                if e > s:
+                    text = c.text[s:e]
+                    sentences.append(Sentence(c.start + s, c.start + e, text, tokenize(text)))
         context = Vocab({t.norm for t in tokenize(c.text)} | {t.norm for t in tokenize(c.title)})
         with self._lock:
             self._items[c.chunk_id] = (sentences, context)
             if len(self._items) > self.size:
                 self._items.popitem(last=False)
         return sentences, context
+
+
+_FIGURE = re.compile(r"\d")
+_ROW_END = re.compile(r"(?:\d|\)|%|—|-)\s*$")
+SHORT_LINE = 45  # a line this short, without a full stop, is a heading or a table cell
+
+
+def table_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A "sentence" of text extracted from a PDF may be a whole table flattened into lines
+    ("Total net sales $ 82,959 $ 97,278 ..."): split it at every line break next to a line
+    that is a row of figures or a short heading, so each row can be quoted alone. Prose
+    wrapped at the page width keeps its lines together."""
+    if "\n" not in text[start:end]:
+        return [(start, end)]
+    lines, cursor = [], start
+    for m in re.finditer(r"\n", text[start:end]):
+        lines.append((cursor, start + m.start()))
+        cursor = start + m.end()
+    lines.append((cursor, end))
+
+    def tabular(s: int, e: int) -> bool:
+        line = text[s:e].strip()
+        return bool(_FIGURE.search(line) and _ROW_END.search(line)) or (len(line) < SHORT_LINE and not line.endswith("."))
+
+    out: list[tuple[int, int]] = []
+    s0 = lines[0][0]
+    for (s, e), (s2, e2) in pairwise(lines):
+        if tabular(s, e) or tabular(s2, e2):
+            out.append((s0, e))
+            s0 = s2
+    out.append((s0, lines[-1][1]))
+    trimmed = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
 
 
 def weigh(query: Query, stats: TermStats) -> None:
@@ -122,14 +199,16 @@ class Cover:
     where: dict[str, list[int]]  # term -> positions of its matches in the text
 
 
-def coverage(terms: list[Term], here: list[Token], context: Vocab, year: str | None = None) -> Cover:
+def coverage(terms: list[Term], here: list[Token], context: Vocab, year: str | None = None,
+             lead: Vocab | None = None) -> Cover:
     """How much of the question `here` (a sentence or a row) states. Words found only in
     the context (chunk, title) earn CONTEXT_CREDIT; a year anchor may be the source's own
     date ("the 2024 update"). Names and numbers gate; what is asked about them (the
     predicate words) weighs PREDICATE_SHARE of the support, so that three names cannot
     outvote a missing "founded" or "stop"."""
-    total = sum(t.weight for t in terms) or 1.0
-    predicate_total = sum(t.weight for t in terms if not t.anchor)
+    weights = [t.weight for t in terms if not t.anchor]
+    predicate_total = sum(weights) if len(weights) <= PREDICATE_CORE else PREDICATE_CORE * sum(weights) / len(weights)
+    total = (sum(t.weight for t in terms if t.anchor) + predicate_total) or 1.0
     got = direct = predicate = 0.0
     ok, where = True, {}
     for term in terms:
@@ -148,14 +227,17 @@ def coverage(terms: list[Term], here: list[Token], context: Vocab, year: str | N
             credit = CONTEXT_CREDIT
         elif not term.number and not term.required and context.contains(term.norm):
             credit = CONTEXT_CREDIT if term.anchor else PREDICATE_CONTEXT_CREDIT
+        elif term.anchor and not term.number and lead is not None and lead.contains(term.norm):
+            credit = LEAD_CREDIT
         elif term.anchor or term.required:
             ok = False
         got += credit * term.weight
         if not term.anchor:
             predicate += credit * term.weight
     share = PREDICATE_SHARE if predicate_total else 0.0
-    support = (1 - share) * got / total + (share * predicate / predicate_total if predicate_total else 0.0)
-    return Cover(support, direct / total, ok, where)
+    predicate_part = min(1.0, predicate / predicate_total) if predicate_total else 0.0
+    support = (1 - share) * min(1.0, got / total) + share * predicate_part
+    return Cover(support, min(1.0, direct / total), ok, where)
 
 
 def sentence_evidence(query: Query, hits: list[Hit], cache: SentenceCache, stats: TermStats) -> list[Evidence]:
@@ -165,12 +247,13 @@ def sentence_evidence(query: Query, hits: list[Hit], cache: SentenceCache, stats
         if hit.chunk.kind != "document":
             continue
         sentences, context = cache.get(hit)
+        lead = cache.lead(hit)
         year = str(hit.chunk.metadata.get("date") or "")[:4] or None
         for k, s in enumerate(sentences):
             if (hit.chunk.doc_id, s.start) in seen:
                 continue
             seen.add((hit.chunk.doc_id, s.start))
-            cover = coverage(query.terms, s.tokens, context, year)
+            cover = coverage(query.terms, s.tokens, context, year, lead)
             if not cover.ok or cover.support <= 0:
                 continue
             where = cover.where

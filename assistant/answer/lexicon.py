@@ -40,6 +40,10 @@ SYNONYM_GROUPS = [
     {"city", "town"},
     {"replace", "replaces", "replaced", "replacement"},
     {"centre", "center"},
+    # how accounts name the same measures
+    {"sales", "revenue", "revenues"},
+    {"expense", "expenses", "expenditure", "expenditures", "spending"},
+    {"profit", "profits", "income", "earnings"},
 ]
 _SYNONYMS: dict[str, frozenset[str]] = {}
 

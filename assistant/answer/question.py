@@ -2,10 +2,13 @@
 
 In: a standalone question. Out: what kind of answer it asks for (a date, a quantity and
 its unit, a place, an organisation, a person, a vehicle, a site, a name, a code, a noun
-phrase, yes/no, a comparison between options, or just a sentence), its content words,
-and which of them are anchors (names, numbers and codes the evidence must contain: a
-sentence about Verkor does not answer a question about Valdane). Deterministic rules
-over the words of the question; no model.
+phrase, yes/no, a comparison between options, an open account of a topic, or just a
+sentence), its content words (without the words that frame an open question or point at
+the sources: "the major factors", "as reported in"), and which of them are anchors
+(names, numbers and codes the evidence must contain: a sentence about Verkor does not
+answer a question about Valdane; a dated period, "the quarter ended June 25, 2022", may
+be stated anywhere in the passage). Deterministic rules over the words of the question;
+no model.
 """
 
 from __future__ import annotations
@@ -44,20 +47,81 @@ PERSON_NOUNS = {"person", "executive", "ceo", "chief", "president", "director", 
                 "chairman", "chairwoman"}
 QUANTITY_NOUNS = {"price": "money", "cost": "money", "value": "money", "investment": "money",
                   "percentage": "%", "proportion": "%", "share": "%", "stake": "%",
-                  "capacity": "energy", "volume": None, "amount": None, "size": None, "output": None}
+                  "capacity": "energy", "volume": None, "amount": None, "size": None, "output": None,
+                  # money measured over a period, as accounts report it ("total net sales")
+                  "sale": "money", "revenue": "money", "income": "money", "profit": "money",
+                  "earning": "money", "expense": "money", "spending": "money", "expenditure": "money",
+                  "flow": "money", "margin": None}
 # Measured attributes a sentence must name to answer for them ("the price", "the capacity");
 # generic measures (volume, amount, percentage) are covered by the unit instead.
-ATTRIBUTES = {"price", "cost", "value", "investment", "capacity", "stake", "share", "output"}
+ATTRIBUTES = {"price", "cost", "value", "investment", "capacity", "stake", "share", "output",
+              "sale", "revenue", "income", "profit", "earning", "expense", "spending", "expenditure"}
 PERSON_VERBS = {"lead", "leads", "led", "head", "heads", "headed", "chair", "chairs", "found", "founded",
                 "said", "say", "says", "stated", "announced"}
 MONEY_VERBS = {"pay", "paid", "cost", "costs", "invest", "invested", "spend", "spent", "worth", "fund", "price"}
 NAME_CUES = {"called", "named", "name", "renamed"}
+# Open questions ask for an account of a topic rather than one value. These words frame
+# the request ("the major factors", "any notable changes", "trends over time", "in these
+# reports") and are not looked for in the evidence; the rest of the question is the topic.
+OPEN_FRAME = {
+    "factor", "factors", "driver", "drivers", "reason", "reasons", "cause", "causes", "contributing",
+    "contributed", "contribute", "major", "key", "main", "primary", "significant", "notable",
+    "substantial", "considerable", "material", "any", "trend", "trends", "consistent", "identified",
+    "identify", "observed", "seen", "noted", "change", "changes", "changed", "changing", "vary",
+    "varied", "variation", "variations", "fluctuate", "fluctuated", "fluctuation", "fluctuations",
+    "evolve", "evolved", "evolution", "alteration", "alterations", "shift", "shifts", "describe",
+    "explain", "discuss", "summarize", "overview", "time", "over", "across", "reported", "recent",
+    "latest", "previous", "prior", "periods", "quarters", "so", "these", "those", "there", "been",
+    "how", "compared", "comparison", "impact", "affect", "affected", "influence", "if",
+    "trended", "trending", "transformed", "movements", "movement", "elements", "influenced",
+    "influencing", "implications", "summary", "might", "could", "potentially", "possibly", "please",
+    "provide", "detail", "details", "particularly", "especially", "role", "played", "pattern",
+    "patterns", "discerned", "outline", "outlined", "highlighted", "presented", "revealed", "ways",
+    "way", "suggest", "indicate", "reflect", "measure", "stack", "up", "against", "principal",
+    "chief", "contributor", "contributors", "influences", "figures", "throughout", "each",
+    "company", "what", "which", "they", "them", "their", "its", "this", "that", "it",
+}
+# Words that point at the sources rather than at what they say ("as reported in the
+# quarterly filing", "disclosed in the documents"): never looked for in the evidence.
+SOURCE_FRAME = {"report", "reports", "reported", "reporting", "disclose", "discloses", "disclosed",
+                "disclosure", "filing", "filings", "filed", "document", "documents", "mentioned",
+                "according", "latest", "recent"}
+# A period named by its label ("Q3 2022", "FY2023", "H1"): sources date periods their own
+# way ("the three months ended June 25, 2022"), so the label is not looked for, and its
+# year may be stated anywhere in the passage or the document's opening.
+_PERIOD_LABEL = re.compile(r"^(?:Q[1-4]|H[12]|FY(?:\d{2}|\d{4})?)$", re.IGNORECASE)
+# A question asking for one value is typed, however it goes on ("What was X's R&D
+# expenditure in Q1 2023, and which initiatives ...?"): the value is the answer.
+_VALUE_ASKED = re.compile(r"^(?:(?:in|for|during) [^,]+, )?(?:how (?:much|many)|when|where|who|what (?:percentage|proportion|share|amount|date|year)|what (?:is|was) (?:the )?\w+'s)\b", re.IGNORECASE)
+_LEADING_FRAME = re.compile(r"^(?:in|for|during) [^,?]{1,40}, ", re.IGNORECASE)
+# "the second quarter of 2023", "fiscal 2023": a period, dated as the sources date it.
+_PERIOD_PHRASE = re.compile(r"\b(?:(?:first|second|third|fourth) (?:fiscal )?quarter (?:of )?(?:fiscal (?:year )?)?|fiscal (?:year )?)((?:19|20)\d{2})\b", re.IGNORECASE)
+# An open question's topic is its first clause: "How have inventory levels changed, and
+# what might this indicate about ...?" asks for what the sources say about inventories.
+_OPEN_CLAUSE_END = re.compile(r",?\s+and (?:what|how|why|which|describe|explain)\b|,\s*and\b|\?\s", re.IGNORECASE)
+_OVER_TIME = re.compile(r"\bover time\b|\b(?:across|throughout|over|during) (?:the |these |all )?(?:reported |reporting )?"
+                        r"(?:quarters|periods|years|months)\b|\btrend", re.IGNORECASE)
+_OPEN = re.compile(
+    r"^(?:how (?:has|have|had|did|does|do) .+\b(?:chang|vari|evolv|fluctuat|trend|develop|shift|perform|compar)\w*"
+    r"|how (?:has|have) .+\bseen\b"
+    r"|what (?:are|were|is|was) (?:the )?(?:\w+ )?(?:factors?|drivers?|reasons?|causes?|trends?|changes|risks|impacts?|effects?|contributors?|influences?)\b"
+    r"|(?:describe|explain|discuss|summari[sz]e|outline|detail|list)\b|in what ways?\b"
+    r"|what (?:role|patterns?|details|effects?|impacts?|influence)\b"
+    r"|what (?:\w+ )?(?:\w+ )?\w+s (?:or \w+ )?(?:\w+ )?(?:are|were|have|has)\b"
+    r"|.+[,?]\s*(?:and (?:how|what|why)|please|if so)\b"
+    r"|how (?:did|does|do|has|have) .+\b(?:compare|measure|stack|reflect|affect|impact|influence)\w*\b"
+    r"|(?:are|were|is|was) there (?:any|significant|notable)\b"
+    r"|(?:has|have|had) there been\b"
+    r"|(?:can|could) (?:any|we|you|one)\b.*\b(?:trends?|patterns?|changes?)\b"
+    r"|(?:has|have|did|does|do) .+\bany (?:significant |notable |substantial |major )?(?:changes?|trends?|alterations?)\b)",
+    re.IGNORECASE)
 
 # Answer types.
 DATE, QUANTITY, PLACE, ORG, PERSON, VEHICLE, SITE, NAME, CODE, PHRASE = (
     "date", "quantity", "place", "org", "person", "vehicle", "site", "name", "code", "phrase")
 YESNO, COMPARISON, SENTENCE = "yes/no", "comparison", "sentence"
 THING = "thing"  # "What replaces X?": a name or a code
+OPEN = "open"  # "How has X changed?", "What are the factors behind X?": a few sentences about X
 REASON = "reason"  # "Why ...?": the clause after "because", "due to", "after"
 NEW_NAME_WORDS = {"new", "current", "now", "today", "present"}
 OLD_NAME_WORDS = {"before", "formerly", "previously", "old", "original", "originally", "earlier", "former", "previous"}
@@ -69,6 +133,7 @@ class Term:
     text: str
     anchor: bool = False  # a name, number or code the evidence must contain
     number: bool = False  # numbers must be in the sentence itself
+    date: bool = False  # part of a dated period ("June 25, 2022"): the passage may state it
     required: bool = False  # the attribute asked about ("price", "capacity"): in the sentence
     weight: float = 1.0  # IDF, filled in by the answerer
 
@@ -90,6 +155,8 @@ class Query:
     direction: str = "max"  # comparison: which extreme wins
     value_type: str = QUANTITY  # comparison: what is compared
     asked: set[str] = field(default_factory=set)  # every normalized word of the question
+    over_time: bool = False  # open: asked across periods ("over time", "across the quarters")
+    latest: bool = False  # "the latest report", "the most recent quarter"
 
     @property
     def anchors(self) -> list[Term]:
@@ -107,7 +174,15 @@ def analyze(question: str) -> Query:
     excluded: set[int] = set()
 
     comparison = _comparison(text, low)
-    if comparison:
+    framed = _LEADING_FRAME.sub("", text)  # "In Q1 2023, what ...": the question proper
+    if not comparison and _OPEN.search(framed) and not _VALUE_ASKED.search(text):
+        q.type = OPEN
+        q.over_time = bool(_OVER_TIME.search(text))
+        excluded |= {i for i, t in enumerate(tokens) if t.norm in OPEN_FRAME or t.text.lower() in OPEN_FRAME}
+        cut = _OPEN_CLAUSE_END.search(text)
+        if cut:
+            excluded |= {i for i, t in enumerate(tokens) if t.start >= cut.start() and not t.text[:1].isupper()}
+    elif comparison:
         q.type = COMPARISON
         q.options, q.direction, q.value_type, stem = comparison
         tokens = tokenize(stem)
@@ -122,6 +197,19 @@ def analyze(question: str) -> Query:
         _classify(q, tokens, low, lowered, excluded)
 
     claim_spans = {(c.start, c.end) for c in q.claims}
+    q.latest = bool(re.search(r"\b(?:latest|most recent)\b", lowered))
+    periods = [(d.start, d.end) for d in dates(text) if d.key[1]]  # "June 25, 2022", not "2030"
+    for m in _PERIOD_PHRASE.finditer(text):
+        periods.append((m.start(), m.end()))
+        excluded |= {i for i, t in enumerate(tokens) if m.start() <= t.start < m.start(1)}
+    for i, t in enumerate(tokens):
+        if t.text.lower() in SOURCE_FRAME:
+            excluded.add(i)
+        if _PERIOD_LABEL.match(t.text):
+            excluded.add(i)
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(tokens) and re.fullmatch(r"(?:19|20)\d{2}", tokens[j].text):
+                    periods.append((tokens[j].start, tokens[j].end))
     for i, t in enumerate(tokens):
         if i in excluded or (t.start, t.end) in claim_spans:
             continue
@@ -133,11 +221,15 @@ def analyze(question: str) -> Query:
         if i > 0 and len(parts) > 1 and all(len(p) >= 3 and p[:1].isupper() and p.isalpha() for p in parts):
             q.terms.extend(Term(normalize(p), p, anchor=True) for p in parts)  # "Renault-Verkor deal"
             continue
-        is_number = t.text[:1].isdigit()
+        is_number = t.text[:1].isdigit() and not re.search(r"[A-Za-z]{2}|-[A-Za-z]", t.text)  # not "10-Q"
         is_code = bool(re.search(r"\d", t.text)) and "-" in t.text
-        anchor = (i > 0 and t.text[:1].isupper() and t.norm not in ENERGY_UNITS) or is_number or is_code
+        opens_sentence = i == 0 or text[: t.start].rstrip()[-1:] in ".?!"  # "... changed? If so, ..."
+        anchor = (not opens_sentence and t.text[:1].isupper() and t.norm not in ENERGY_UNITS) or is_number or is_code
         required = t.norm == q.head and (q.type in (PHRASE, NAME) or t.norm in ATTRIBUTES)
-        q.terms.append(Term(t.norm, t.text, anchor=anchor, number=is_number, required=required))
+        in_period = any(s <= t.start < e for s, e in periods)
+        norm = t.norm[:-1] if is_code and re.search(r"[A-Z]s$", t.text) else t.norm  # "10-Qs": 10-Q
+        q.terms.append(Term(norm, t.text, anchor=anchor, number=is_number and not in_period,
+                            required=required, date=in_period))
     return q
 
 

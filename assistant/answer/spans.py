@@ -33,8 +33,9 @@ _DATES = [  # most specific first; a later pattern never overlaps an earlier mat
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+# A number glued to a capital ("Item 1A", "Form 10-K") is part of a code, not a quantity.
 _NUMBER = re.compile(
-    r"(?<![\w.,-])([€$£]\s?)?(\d+(?:[.,]\d+)*|(?i:" + "|".join(NUMBER_WORDS) + r")\b)"
+    r"(?<![\w.,-])([€$£]\s?)?(\d+(?:[.,]\d+)*(?![\d.,]*(?:[A-Z]\b|-[A-Z]))|(?i:" + "|".join(NUMBER_WORDS) + r")\b)"
     r"(\s?(?:million|billion|thousand|bn)\b)?(\s?(?:%|percent\b|per cent\b))?"
 )
 _NOT_UNITS = {"per", "each", "every", "up", "down", "more", "less", "out", "over", "under"}
