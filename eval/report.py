@@ -161,6 +161,13 @@ def render_run(summary: dict[str, Any], rows: list[dict[str, Any]]) -> str:
             ["type", "n", *[_short(k) for k in cols]],
             [(t, s["questions"], *[s.get(k) for k in cols]) for t, s in summary["modes"]["hybrid"]["by_type"].items()],
         ))
+        if summary["modes"]["hybrid"].get("by_source"):
+            parts.append("\n## The assistant by gold source: table questions apart\n\n")
+            parts.append(table(
+                ["gold sources", "n", *[_short(k) for k in cols]],
+                [(t, s["questions"], *[s.get(k) for k in cols])
+                 for t, s in summary["modes"]["hybrid"]["by_source"].items()],
+            ))
     if summary.get("abstain_sweep"):
         current = summary["settings"].get("abstain_threshold")
         parts.append("\n## Abstention threshold sweep\n\n"

@@ -306,7 +306,20 @@ def _mode_summary(mode: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "overall": overall(rows),
         "by_type": metrics.by_group(rows, lambda r: r["type"], overall, order=TYPES),
+        "by_source": metrics.by_group(rows, source_kind, overall, order=SOURCE_KINDS),
     }
+
+
+SOURCE_KINDS = ("table", "documents only", "none")
+
+
+def source_kind(row: dict[str, Any]) -> str:
+    """'table' when a gold source is a table file (the supply-data questions), so the
+    evaluation reports them apart; 'none' for unanswerable questions."""
+    sources = row["reference"]["sources"]
+    if not sources:
+        return "none"
+    return "table" if any(s.lower().endswith((".csv", ".json")) for s in sources) else "documents only"
 
 
 def _latency(latencies: dict[str, list[float]]) -> dict[str, Any]:
