@@ -4,7 +4,8 @@ from process start to the first answer.
     python -m eval.bench.bench_ask [--size 100000]
 
 - Cold start: `assistant ask` as a fresh process over an index built beforehand; wall
-  time from spawn to exit (imports, model load, store open, one answer). Target <= 8 s.
+  time from spawn to the answer's first line (imports, model load, store open, one
+  answer), and to exit. Target <= 8 s to the answer.
 - Warm latency: every question of eval/questions/dev.jsonl asked once (distinct text, so
   each pays its query embedding), follow-ups after their antecedents. Targets on the
   shipped corpus: p50 <= 50 ms, p95 <= 100 ms.
@@ -36,12 +37,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPORA = [ROOT / "corpus", ROOT / "tests" / "fixtures" / "documents"]
 
 
-def cold_start(data_dir: Path) -> float:
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+def cold_start(data_dir: Path) -> tuple[float, float]:
+    """Seconds from spawn to the answer's first line, and to process exit."""
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "Which vehicle gets the batteries first?"],
-                   env=env, check=True, capture_output=True)
-    return time.perf_counter() - t0
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ask", "Which vehicle gets the batteries first?"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc.stdout.readline()
+    answered = time.perf_counter() - t0
+    proc.communicate()
+    return answered, time.perf_counter() - t0
 
 
 def ask_all(a: Assistant, questions: list[dict], cached: bool = False) -> list[float]:
@@ -73,7 +78,9 @@ def main() -> None:
         a.ingest(CORPORA)
         a.close()
         runs = [cold_start(settings.data_dir) for _ in range(3)]
-        print(f"process start to first answer: {', '.join(f'{r:.2f}' for r in runs)} s (median {statistics.median(runs):.2f} s)")
+        first = [r[0] for r in runs]
+        print(f"process start to first answer: {', '.join(f'{r:.2f}' for r in first)} s (median {statistics.median(first):.2f} s);"
+              f" to exit: median {statistics.median(r[1] for r in runs):.2f} s")
 
         a = Assistant(settings)
         ask_all(a, questions[:5])  # warm-up
