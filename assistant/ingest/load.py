@@ -18,7 +18,6 @@ from typing import Callable
 import yaml
 
 from assistant.errors import EmptyFile, IngestError, MalformedFile, UnsupportedFileType
-from assistant.ingest.formats import load_docx, load_html, load_pdf
 from assistant.ingest.source import SIDECAR, Source, doc_id_for
 from assistant.ingest.tables import load_table
 from assistant.types import Document
@@ -71,7 +70,7 @@ def load_file(path: Path) -> Document:
         return load_table(path)
     source = Source.read(path)
     try:
-        return _LOADERS[ext](source)
+        return _loader(ext)(source)
     except IngestError:
         raise
     except Exception as exc:  # a parser's own error: the file, not our code, is broken
@@ -119,10 +118,15 @@ def _text_title(text: str) -> str:
     return first if len(first) <= SHORT_TITLE else ""
 
 
-_LOADERS: dict[str, Callable[[Source], Document]] = {
-    ".md": _load_text, ".markdown": _load_text, ".txt": _load_text,
-    ".html": load_html, ".htm": load_html, ".pdf": load_pdf, ".docx": load_docx,
-}
+def _loader(ext: str) -> Callable[[Source], Document]:
+    if ext in (".md", ".markdown", ".txt"):
+        return _load_text
+    # The binary-format parsers (pypdf, python-docx, BeautifulSoup) are imported on first
+    # use: a process that only answers questions never pays for them at start-up.
+    from assistant.ingest import formats
+
+    return {".html": formats.load_html, ".htm": formats.load_html, ".pdf": formats.load_pdf,
+            ".docx": formats.load_docx}[ext]
 
 
 __all__ = ["SUPPORTED", "discover", "doc_id_for", "load_file"]
