@@ -26,7 +26,7 @@ from assistant.answer.candidates import MIN_FIT, NAME_FIT, candidate_spans
 from assistant.answer.lexicon import Token, Vocab, strength, tokenize
 from assistant.answer.question import Query, Term
 from assistant.answer.stats import TermStats
-from assistant.ingest.chunk import sentence_spans
+from assistant.ingest.chunk import append_trimmed, sentence_spans
 from assistant.types import Hit
 
 CONTEXT_CREDIT = 0.5  # a word found in the chunk or title but not in the sentence
@@ -175,14 +175,9 @@ def table_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
             out.append((s0, e))
             s0 = s2
     out.append((s0, lines[-1][1]))
-    trimmed = []
+    trimmed: list[tuple[int, int]] = []
     for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
+        append_trimmed(text, s, e, trimmed)
     return trimmed
 
 

@@ -35,13 +35,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for m in _SENTENCE_END.finditer(text, start, end):
         if m.group(0).strip() == "" and "\n" not in m.group(0) and _ABBREVIATIONS.search(text[cursor : m.start()]):
             continue
-        _append_trimmed(text, cursor, m.start(), spans)
+        append_trimmed(text, cursor, m.start(), spans)
         cursor = m.end()
-    _append_trimmed(text, cursor, end, spans)
+    append_trimmed(text, cursor, end, spans)
     return spans
 
 
-def _append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+def append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    """Append text[s:e] less its outer whitespace to `out`, unless nothing is left."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -83,11 +84,11 @@ def _split_long(text: str, spans: list[tuple[int, int]], limit: int) -> list[tup
                 cut = text.rfind(" ", s + limit // 2, s + limit)
             if cut == -1:
                 cut = s + limit
-            _append_trimmed(text, s, cut, out)
+            append_trimmed(text, s, cut, out)
             s = cut
             while s < e and text[s].isspace():
                 s += 1
-        _append_trimmed(text, s, e, out)
+        append_trimmed(text, s, e, out)
     return out
 
 
